@@ -1,0 +1,129 @@
+package koantest
+
+import (
+	"bytes"
+	"net"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Patience is how long a test waits on the learner's code before failing
+// with "your code blocked". A correct answer takes microseconds on loopback;
+// this leaves room for -race on a loaded machine while still failing a wrong
+// answer within seconds. Inside a synctest bubble it is fake time and free.
+const Patience = 5 * time.Second
+
+// Do runs fn on its own goroutine and fails the test if it has not returned
+// within Patience, with a message naming what was being done ("while …"),
+// instead of hanging the test binary until go test's -timeout.
+//
+// If fn blocks, its goroutine is left behind: the test has failed anyway.
+func Do(t testing.TB, while string, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	Recv(t, done, while)
+}
+
+// Recv waits for a value (or close) on ch and fails the test if none arrives
+// within Patience.
+func Recv[T any](t testing.TB, ch <-chan T, while string) T {
+	t.Helper()
+	timer := time.NewTimer(Patience)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("your code blocked for %v while %s", Patience, while)
+		panic("unreachable")
+	}
+}
+
+// SetDeadline gives c a deadline Patience from now, so that a test's own
+// reads and writes on a real socket fail with a timeout instead of hanging
+// when the code under test does not answer.
+func SetDeadline(t testing.TB, c net.Conn) {
+	t.Helper()
+	if err := c.SetDeadline(time.Now().Add(Patience)); err != nil {
+		t.Fatalf("koantest: setting deadline: %v", err)
+	}
+}
+
+// Listen returns a TCP listener on 127.0.0.1 with a port the kernel chose,
+// closed when the test ends. Never a fixed port: tests run in parallel
+// across packages.
+func Listen(t testing.TB) net.Listener {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("koantest: listening on loopback: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// NoLeaks fails the test if goroutines started during it are still running
+// Patience after it ends (after every cleanup registered later has run), and
+// shows where they are stuck. Call it first in the test. Not for parallel
+// tests, and not inside a bubble: synctest finds leaks there itself.
+func NoLeaks(t testing.TB) {
+	t.Helper()
+	before := goroutineIDs(stacks())
+	t.Cleanup(func() {
+		t.Helper()
+		deadline := time.Now().Add(Patience)
+		for {
+			var leaked []string
+			for _, g := range stacks() {
+				if !slices.Contains(before, goroutineID(g)) && !strings.Contains(g, "koantest.NoLeaks") && !strings.Contains(g, "testing.tRunner") {
+					leaked = append(leaked, g)
+				}
+			}
+			if len(leaked) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%d goroutine(s) started by this test were still running %v after it ended — each one leaks memory and maybe a connection:\n\n%s",
+					len(leaked), Patience, strings.Join(leaked, "\n\n"))
+				return
+			}
+			// Goroutines wind down asynchronously after the conns they read
+			// are closed; poll (no event announces a goroutine's exit).
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// stacks returns the stack of every goroutine, one string each.
+func stacks() []string {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Split(string(bytes.TrimSpace(buf[:n])), "\n\n")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// goroutineID returns "goroutine 42" from a stack's first line
+// "goroutine 42 [IO wait]:".
+func goroutineID(stack string) string {
+	id, _, _ := strings.Cut(stack, " [")
+	return id
+}
+
+func goroutineIDs(stacks []string) []string {
+	ids := make([]string, len(stacks))
+	for i, s := range stacks {
+		ids[i] = goroutineID(s)
+	}
+	return ids
+}
