@@ -2,9 +2,9 @@ package koantest
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,14 +75,17 @@ func Listen(t testing.TB) net.Listener {
 // tests, and not inside a bubble: synctest finds leaks there itself.
 func NoLeaks(t testing.TB) {
 	t.Helper()
-	before := goroutineIDs(stacks())
+	before := map[string]bool{}
+	for _, g := range stacks() {
+		before[goroutineID(g)] = true
+	}
 	t.Cleanup(func() {
 		t.Helper()
 		deadline := time.Now().Add(Patience)
 		for {
 			var leaked []string
 			for _, g := range stacks() {
-				if !slices.Contains(before, goroutineID(g)) && !strings.Contains(g, "koantest.NoLeaks") && !strings.Contains(g, "testing.tRunner") {
+				if !before[goroutineID(g)] {
 					leaked = append(leaked, g)
 				}
 			}
@@ -90,8 +93,8 @@ func NoLeaks(t testing.TB) {
 				return
 			}
 			if time.Now().After(deadline) {
-				t.Errorf("%d goroutine(s) started by this test were still running %v after it ended — each one leaks memory and maybe a connection:\n\n%s",
-					len(leaked), Patience, strings.Join(leaked, "\n\n"))
+				t.Errorf("%d goroutine(s) started by this test were still running %v after it ended — each one leaks memory, and maybe a connection:\n\n%s",
+					len(leaked), Patience, summarize(leaked))
 				return
 			}
 			// Goroutines wind down asynchronously after the conns they read
@@ -99,6 +102,47 @@ func NoLeaks(t testing.TB) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	})
+}
+
+// summarize groups goroutines stuck in the same place: "20 × [chan
+// receive]:" and the functions on their stack, innermost first.
+func summarize(stacks []string) string {
+	count := map[string]int{}
+	var order []string
+	for _, g := range stacks {
+		header, frames, _ := strings.Cut(g, "\n")
+		_, state, _ := strings.Cut(header, " [")
+		state, _, _ = strings.Cut(state, ",") // drop ", 2 minutes"
+		key := "[" + strings.TrimSuffix(state, "]:") + "]:\n" + functions(frames)
+		if count[key] == 0 {
+			order = append(order, key)
+		}
+		count[key]++
+	}
+	var b strings.Builder
+	for _, key := range order {
+		fmt.Fprintf(&b, "%d × %s\n", count[key], key)
+	}
+	return b.String()
+}
+
+// functions keeps the function lines of a stack trace, without arguments,
+// and drops the file:line lines.
+func functions(frames string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(frames, "\n") {
+		if strings.HasPrefix(line, "\t") {
+			continue // file:line
+		}
+		if by, ok := strings.CutPrefix(line, "created by "); ok {
+			by, _, _ = strings.Cut(by, " in goroutine")
+			line = "created by " + by
+		} else if i := strings.LastIndex(line, "("); i > 0 {
+			line = line[:i]
+		}
+		b.WriteString("    " + line + "\n")
+	}
+	return b.String()
 }
 
 // stacks returns the stack of every goroutine, one string each.
@@ -118,12 +162,4 @@ func stacks() []string {
 func goroutineID(stack string) string {
 	id, _, _ := strings.Cut(stack, " [")
 	return id
-}
-
-func goroutineIDs(stacks []string) []string {
-	ids := make([]string, len(stacks))
-	for i, s := range stacks {
-		ids[i] = goroutineID(s)
-	}
-	return ids
 }

@@ -277,3 +277,21 @@ func (f *fakeTB) cleanup() {
 		f.cleanups[i]()
 	}
 }
+
+func TestSameKeepsLongMismatchesShort(t *testing.T) {
+	ft := &fakeTB{TB: t}
+	want := strings.Repeat("x", 1<<20)
+	koantest.Same(ft, want, want, "identical")
+	require.Empty(t, ft.failures)
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		koantest.Same(ft, want, want[:1000]+"y", "the echo")
+	}()
+	<-done
+	require.Len(t, ft.failures, 1)
+	require.Less(t, len(ft.failures[0]), 300, "a 1 MiB mismatch is described in a few lines")
+	require.Contains(t, ft.failures[0], "the echo\n  want 1048576 bytes, got 1001; first difference at byte 1000")
+	require.Contains(t, ft.failures[0], `got  …"xxxxxxxxxxxxxxxxxxxxxxxxy"…`)
+}
