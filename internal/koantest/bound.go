@@ -126,11 +126,13 @@ func summarize(stacks []string) string {
 	return b.String()
 }
 
-// functions keeps the function lines of a stack trace, without arguments,
-// and drops the file:line lines.
+// functions keeps the function lines of a stack trace, without arguments or
+// file:line lines: the innermost call (what the goroutine is doing), then
+// only calls outside the standard library (where the code under test is).
 func functions(frames string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(frames, "\n") {
+	elided := false
+	for i, line := range strings.Split(frames, "\n") {
 		if strings.HasPrefix(line, "\t") {
 			continue // file:line
 		}
@@ -140,9 +142,31 @@ func functions(frames string) string {
 		} else if i := strings.LastIndex(line, "("); i > 0 {
 			line = line[:i]
 		}
+		if i > 0 && isStd(line) {
+			if !elided {
+				b.WriteString("    …\n")
+				elided = true
+			}
+			continue
+		}
+		elided = false
 		b.WriteString("    " + line + "\n")
 	}
 	return b.String()
+}
+
+// isStd reports whether a stack line ("net.(*conn).Read",
+// "github.com/x/y.F", "created by …") is a call in the standard library,
+// whose import paths have no dot in their first element.
+func isStd(line string) bool {
+	if strings.HasPrefix(line, "created by ") {
+		return false
+	}
+	first, _, found := strings.Cut(line, "/")
+	if !found {
+		first, _, _ = strings.Cut(line, ".") // "net.(*conn).Read": the package is "net"
+	}
+	return !strings.Contains(first, ".")
 }
 
 // stacks returns the stack of every goroutine, one string each.

@@ -1,0 +1,41 @@
+package main
+
+// The curriculum: the koans in the order a learner meets them, with their
+// hints. This is the one place both live; `verify` checks that it and the
+// tree agree, and that the README's table names every koan.
+
+// A phase groups koans; its koans are the packages under Dir.
+type phase struct {
+	Dir   string // "phase1"
+	Title string
+}
+
+var phases = []phase{
+	{"phase1", "foundations: net, bufio/io, context"},
+	{"phase2", "high-level HTTP"},
+	{"phase3", "concurrency and robustness"},
+	{"phase4", "advanced HTTP"},
+	{"phase5", "production habits"},
+	{"capstone", "capstones"},
+}
+
+// A koan is one package: Phase/Name, e.g. phase1/tcpecho.
+type koan struct {
+	Phase string
+	Name  string
+	Hint  string // for a stuck learner: the idea and where to look, not the answer
+}
+
+// Path is the koan's directory relative to the module root.
+func (k koan) Path() string { return k.Phase + "/" + k.Name }
+
+var curriculum = []koan{
+	{"phase1", "tcpecho", `
+Serve is a loop: Accept, then "go Handle(conn)" — never Handle inline, or the
+second client waits for the first to leave. Return Accept's error.
+Handle can be one line plus a defer: io.Copy(conn, conn) reads until io.EOF and
+writes everything back; "defer conn.Close()" ends the client's wait after a
+half-close.
+Echo: one Read may return part of a line. Keep a bufio.Reader on the conn (make
+it in NewClient) and use ReadString('\n').`},
+}
