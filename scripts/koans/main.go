@@ -95,8 +95,7 @@ func run(ctx context.Context, w io.Writer, args []string, race bool) error {
 	case "":
 		// A koan still to solve is the course working, not the runner
 		// failing: the exit status is 0 either way.
-		_, err := c.progress(ctx, w)
-		return err
+		return c.progress(ctx, w)
 	case "watch":
 		return c.watch(ctx, w)
 	case "list":
@@ -173,12 +172,11 @@ func (c *course) status(ctx context.Context) (map[string]*result, map[string]koa
 	return results, files, nil
 }
 
-// progress prints the progress and the first koan to solve; ok reports
-// whether the whole course passes.
-func (c *course) progress(ctx context.Context, w io.Writer) (ok bool, err error) {
+// progress prints the progress and the first koan to solve.
+func (c *course) progress(ctx context.Context, w io.Writer) error {
 	results, files, err := c.status(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
 	s := c.style
 	fmt.Fprintln(w, s.bold("netkoans"))
@@ -186,12 +184,12 @@ func (c *course) progress(ctx context.Context, w io.Writer) (ok bool, err error)
 	for _, k := range curriculum {
 		if r := results[k.Path()]; r.Outcome != passed {
 			printFailure(w, s, c.root, c.module, k, files[k.Path()], r)
-			return false, nil
+			return nil
 		}
 	}
 	fmt.Fprintln(w, s.green("Every koan passes. Compare your answers with the references under solutions/ —"))
 	fmt.Fprintln(w, s.green("and run the benchmarks: go test -run '^$' -bench . ./phase1/..."))
-	return true, nil
+	return nil
 }
 
 func (c *course) list(ctx context.Context, w io.Writer) error {

@@ -124,7 +124,7 @@ func (c *course) verify(ctx context.Context, w io.Writer) error {
 		}
 	}
 	if len(bad) > 0 {
-		fmt.Fprintf(w, "\nverify: %d of %d koans fall short\n", len(bad), len(koans))
+		fmt.Fprintf(w, "\nverify: %d koans or packages fall short (the curriculum has %d)\n", len(bad), len(curriculum))
 		return errQuiet
 	}
 	fmt.Fprintf(w, "\nverify: all %d koans fail on their stubs and pass on their references\n", len(koans))

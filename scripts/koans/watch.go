@@ -46,7 +46,7 @@ func (c *course) watch(ctx context.Context, w io.Writer) error {
 				if c.style.tty {
 					fmt.Fprint(w, "\x1b[H\x1b[2J") // clear the screen
 				}
-				if _, err := c.progress(ctx, w); err != nil {
+				if err := c.progress(ctx, w); err != nil {
 					if ctx.Err() != nil {
 						return nil
 					}
