@@ -38,4 +38,19 @@ writes everything back; "defer conn.Close()" ends the client's wait after a
 half-close.
 Echo: one Read may return part of a line. Keep a bufio.Reader on the conn (make
 it in NewClient) and use ReadString('\n').`},
+	{"phase1", "deadlines", `
+A deadline is a point in time, not a duration: it does not move by itself.
+Set the read deadline again before every line (not once, and not before every
+Read, or a client trickling one byte at a time lives forever).
+Check timeouts with errors.Is(err, os.ErrDeadlineExceeded) — the error is
+wrapped in a *net.OpError, so == misses it. The goodbye needs a write deadline
+of its own; bound line length with bufio.NewReaderSize and ReadSlice.`},
+	{"phase1", "ctxcancel", `
+A Read blocked on a socket cannot see a context; only a deadline (or Close)
+reaches it. context.AfterFunc runs a function when ctx ends: let it move the
+read deadline into the past. Then return ctx.Err(), not the i/o timeout you
+caused, and leave the conn as you found it: call the stop function AfterFunc
+returned, and clear the deadline.
+Dial: give each attempt its own context.WithTimeout derived from the caller's
+ctx, and stop as soon as the caller's ctx is done.`},
 }
