@@ -53,4 +53,20 @@ caused, and leave the conn as you found it: call the stop function AfterFunc
 returned, and clear the deadline.
 Dial: give each attempt its own context.WithTimeout derived from the caller's
 ctx, and stop as soon as the caller's ctx is done.`},
+	{"phase2", "server", `
+A zero http.Server has no limits at all: every zero field is a hole one slow
+client can hold open. Set each limit New documents — ReadHeaderTimeout is the
+slowloris defence.
+Tell handlers about a shutdown without cancelling their requests: a channel
+per server, put into the BaseContext as a value and closed (once) by a
+RegisterOnShutdown hook. http.Server.Shutdown stops waiting at ctx's deadline
+but does not stop the stragglers — Close does.`},
+	{"phase2", "client", `
+Wrap the whole Do in one context.WithTimeout, and cancel it when the caller
+closes the body (a deferred cancel breaks the body before it is read).
+Retry only what is safe to send twice — idempotent methods or an
+Idempotency-Key, with a body you can replay — and only on connection errors
+and 429/502/503/504. Before a retry, drain a bounded amount of the body and
+close it, or the connection is not reused. Wait for Retry-After if given,
+else a jittered Backoff, in a select with ctx.Done().`},
 }
