@@ -35,13 +35,20 @@ func Do(t testing.TB, while string, fn func()) {
 // within Patience.
 func Recv[T any](t testing.TB, ch <-chan T, while string) T {
 	t.Helper()
-	timer := time.NewTimer(Patience)
+	return RecvWithin(t, ch, Patience, while)
+}
+
+// RecvWithin is Recv with a limit of its own: inside a synctest bubble a
+// wait of minutes of fake time is as cheap as one of seconds.
+func RecvWithin[T any](t testing.TB, ch <-chan T, limit time.Duration, while string) T {
+	t.Helper()
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case v := <-ch:
 		return v
 	case <-timer.C:
-		t.Fatalf("your code blocked for %v while %s", Patience, while)
+		t.Fatalf("your code blocked for %v while %s", limit, while)
 		panic("unreachable")
 	}
 }
