@@ -69,4 +69,13 @@ Idempotency-Key, with a body you can replay — and only on connection errors
 and 429/502/503/504. Before a retry, drain a bounded amount of the body and
 close it, or the connection is not reused. Wait for Retry-After if given,
 else a jittered Backoff, in a select with ctx.Done().`},
+	{"phase2", "router", `
+Do not write a matcher: http.ServeMux already does methods, path values,
+404 vs 405 with Allow, HEAD, the trailing-slash redirect and {$}. Register
+every route — groups' too — on one shared ServeMux.
+A group's prefix goes between "METHOD " and the path, by plain string
+concatenation (path.Join drops the trailing slash that makes a subtree).
+Wrap middleware around each handler once, when it is registered, first Use
+outermost; give each group its own copy of the slice. Mount: a subtree
+pattern with no method, and http.StripPrefix.`},
 }
