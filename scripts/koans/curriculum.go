@@ -38,6 +38,22 @@ writes everything back; "defer conn.Close()" ends the client's wait after a
 half-close.
 Echo: one Read may return part of a line. Keep a bufio.Reader on the conn (make
 it in NewClient) and use ReadString('\n').`},
+	{"phase1", "udp", `
+UDP keeps message boundaries: one Write sends one datagram and one read
+returns one — never loop, split or add delimiters.
+A read into a buffer too small cuts the datagram silently: read into one
+byte more than the limit, and more than the limit means too large.
+Set a read deadline before every read that may wait, and clear it when you
+want to wait for ever. Serve replies to the address the read returned
+(WriteToUDPAddrPort); a connected socket (net.Dial "udp") hears only its peer.`},
+	{"phase1", "portscan", `
+Bound concurrency with a fixed pool of workers fed from a channel, not a
+goroutine per port. Give each dial its own context.WithTimeout derived from
+the scan's ctx, so a port that never answers costs one timeout, not the scan.
+errors.Is(err, syscall.ECONNREFUSED) means closed. Sorted and complete:
+sort and deduplicate the ports first and let the worker for ports[i] write
+results[i]. On cancel, stop handing out ports, wait for the workers, return
+ctx.Err().`},
 	{"phase1", "deadlines", `
 A deadline is a point in time, not a duration: it does not move by itself.
 Set the read deadline again before every line (not once, and not before every
@@ -78,20 +94,4 @@ concatenation (path.Join drops the trailing slash that makes a subtree).
 Wrap middleware around each handler once, when it is registered, first Use
 outermost; give each group its own copy of the slice. Mount: a subtree
 pattern with no method, and http.StripPrefix.`},
-	{"phase1", "udp", `
-UDP keeps message boundaries: one Write sends one datagram and one read
-returns one — never loop, split or add delimiters.
-A read into a buffer too small cuts the datagram silently: read into one
-byte more than the limit, and more than the limit means too large.
-Set a read deadline before every read that may wait, and clear it when you
-want to wait for ever. Serve replies to the address the read returned
-(WriteToUDPAddrPort); a connected socket (net.Dial "udp") hears only its peer.`},
-	{"phase1", "portscan", `
-Bound concurrency with a fixed pool of workers fed from a channel, not a
-goroutine per port. Give each dial its own context.WithTimeout derived from
-the scan's ctx, so a port that never answers costs one timeout, not the scan.
-errors.Is(err, syscall.ECONNREFUSED) means closed. Sorted and complete:
-sort and deduplicate the ports first and let the worker for ports[i] write
-results[i]. On cancel, stop handing out ports, wait for the workers, return
-ctx.Err().`},
 }
