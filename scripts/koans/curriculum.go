@@ -69,6 +69,24 @@ caused, and leave the conn as you found it: call the stop function AfterFunc
 returned, and clear the deadline.
 Dial: give each attempt its own context.WithTimeout derived from the caller's
 ctx, and stop as soon as the caller's ctx is done.`},
+	{"phase2", "restapi", `
+Put the method in the pattern ("POST /todos", "GET /todos/{id}") and read the
+id with r.PathValue: ServeMux then answers 405 with Allow by itself — a
+catch-all "/" would take that away.
+Before decoding: mime.ParseMediaType for the Content-Type, http.MaxBytesReader
+for the size (errors.As a *http.MaxBytesError means 413). Decode with
+DisallowUnknownFields, and make sure a second Decode hits io.EOF.
+Set Location before WriteHeader(201). Lock the store in every method, and run
+go test -race.`},
+	{"phase2", "middleware", `
+Chain(h, a, b) must run a, then b, then h: wrap h in the last middleware
+first.
+The status writer records the first final status (and 200 on a bare Write or
+Flush), and reaches the writer below through http.NewResponseController and
+an Unwrap method, never a type assertion.
+Recover: a deferred recover(); log with debug.Stack(); answer 500 if nothing
+was sent yet, else panic(http.ErrAbortHandler). A request ID from the client
+is kept only if it passes the policy; the context key is an unexported type.`},
 	{"phase2", "server", `
 A zero http.Server has no limits at all: every zero field is a hole one slow
 client can hold open. Set each limit New documents — ReadHeaderTimeout is the
