@@ -103,6 +103,21 @@ Idempotency-Key, with a body you can replay — and only on connection errors
 and 429/502/503/504. Before a retry, drain a bounded amount of the body and
 close it, or the connection is not reused. Wait for Retry-After if given,
 else a jittered Backoff, in a select with ctx.Done().`},
+	{"phase2", "redirects", `
+Stop the client from following by itself: a copy of it whose CheckRedirect
+returns http.ErrUseLastResponse. Then loop: resolve Location against the URL
+that sent it (req.URL.Parse), pick the next method (301/302/303 become GET
+and lose the body; 307/308 keep both, through req.GetBody).
+Compare every hop with the first request's origin and, once it leaves, drop
+Authorization and Cookie for good. Key the loop check on method and URL, and
+drain (a bounded amount) and close every body you do not return.`},
+	{"phase2", "chunked", `
+Read the size line with ReadSlice('\n') and insist on CRLF; trim trailing
+blanks, cut at ';' (extensions), then parse 1-16 hex digits yourself and
+compare with MaxChunkSize as unsigned. Return data from one chunk per Read,
+and check the CRLF after a chunk on the next Read, not before returning it.
+At size 0, read the trailer lines up to the empty line (textproto). To make
+Go's server send chunks, Flush between writes; declare trailers in advance.`},
 	{"phase2", "router", `
 Do not write a matcher: http.ServeMux already does methods, path values,
 404 vs 405 with Allow, HEAD, the trailing-slash redirect and {$}. Register
