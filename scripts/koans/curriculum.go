@@ -61,6 +61,19 @@ Read, or a client trickling one byte at a time lives forever).
 Check timeouts with errors.Is(err, os.ErrDeadlineExceeded) — the error is
 wrapped in a *net.OpError, so == misses it. The goodbye needs a write deadline
 of its own; bound line length with bufio.NewReaderSize and ReadSlice.`},
+	{"phase1", "lineproto", `
+Wrap the conn in bufio.NewReaderSize(conn, max+2) and read with ReadSlice:
+bufio.ErrBufferFull means the line is too long — found after max bytes, not
+after the whole line. Drop one CR before the LF, not every CR. At EOF,
+return the last line first and io.EOF on the next call.
+A bufio.Writer holds replies until Flush: flush before you wait for the next
+line (and before Close), and one deadline per line covers both directions.`},
+	{"phase1", "stream", `
+Check every length the peer sends before you read or allocate what it
+announces. Copy with io.CopyBuffer from an io.LimitReader into
+io.MultiWriter(w, hash): one buffer, flat memory. io.CopyBuffer returns nil at
+an early EOF, so compare the count with the size yourself. Hash the header
+too, read the checksum with io.ReadFull, and compare it in constant time.`},
 	{"phase1", "ctxcancel", `
 A Read blocked on a socket cannot see a context; only a deadline (or Close)
 reaches it. context.AfterFunc runs a function when ctx ends: let it move the
