@@ -42,14 +42,23 @@ func Recv[T any](t testing.TB, ch <-chan T, while string) T {
 // wait of minutes of fake time is as cheap as one of seconds.
 func RecvWithin[T any](t testing.TB, ch <-chan T, limit time.Duration, while string) T {
 	t.Helper()
+	v, ok := Within(ch, limit)
+	if !ok {
+		t.Fatalf("your code blocked for %v while %s", limit, while)
+	}
+	return v
+}
+
+// Within waits up to limit for a value (or close) on ch and reports whether
+// one came, for tests that write their own failure message.
+func Within[T any](ch <-chan T, limit time.Duration) (v T, ok bool) {
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
-	case v := <-ch:
-		return v
+	case v = <-ch:
+		return v, true
 	case <-timer.C:
-		t.Fatalf("your code blocked for %v while %s", limit, while)
-		panic("unreachable")
+		return v, false
 	}
 }
 

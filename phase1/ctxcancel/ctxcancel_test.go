@@ -281,13 +281,11 @@ func readContext(ctx context.Context, conn net.Conn, p []byte) <-chan result {
 // within (fake time).
 func await(t *testing.T, ch <-chan result, within time.Duration, why string) result {
 	t.Helper()
-	select {
-	case r := <-ch:
-		return r
-	case <-time.After(within):
+	r, ok := koantest.Within(ch, within)
+	if !ok {
 		t.Fatalf("ReadContext was still blocked %v later: %s", within, why)
-		panic("unreachable")
 	}
+	return r
 }
 
 // write writes msg on conn from its own goroutine, as a peer would.

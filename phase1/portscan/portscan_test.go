@@ -289,13 +289,11 @@ func zeroMeans(timeout time.Duration) string {
 // await waits at most limit of fake time for the Scan to return.
 func await(t *testing.T, done <-chan scanned, limit time.Duration, while string) scanned {
 	t.Helper()
-	select {
-	case res := <-done:
-		return res
-	case <-time.After(limit):
+	res, ok := koantest.Within(done, limit)
+	if !ok {
 		t.Fatalf("Scan had not returned after %v (of fake time) %s", limit, while)
-		return scanned{}
 	}
+	return res
 }
 
 func TestScanClassifies(t *testing.T) {

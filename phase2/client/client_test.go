@@ -156,11 +156,11 @@ func do(t *testing.T, c *client.Client, req *http.Request) outcome {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		if _, ok := within(finished, giveUp); !ok {
+		if _, ok := koantest.Within(finished, giveUp); !ok {
 			t.Errorf("Do was still running %v after the test ended and cancelled its request's context", giveUp)
 		}
 	})
-	o, ok := within(done, giveUp)
+	o, ok := koantest.Within(done, giveUp)
 	if !ok {
 		if r := returned.Load(); r >= 0 {
 			t.Fatalf("Do returned after %v, but reading the response body had not ended after %v", time.Duration(r), giveUp)
@@ -168,18 +168,6 @@ func do(t *testing.T, c *client.Client, req *http.Request) outcome {
 		t.Fatalf("Do had not returned after %v", giveUp)
 	}
 	return o
-}
-
-// within waits up to d of (bubble) time for a value on ch.
-func within[T any](ch <-chan T, d time.Duration) (v T, ok bool) {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case v = <-ch:
-		return v, true
-	case <-timer.C:
-		return v, false
-	}
 }
 
 func newRequest(t testing.TB, method, url string, body io.Reader) *http.Request {

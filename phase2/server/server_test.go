@@ -65,7 +65,7 @@ func shutdown(t *testing.T, ctx context.Context, srv *http.Server) <-chan error 
 	}()
 	t.Cleanup(func() {
 		srv.Close()
-		if _, ok := within(done, time.Hour); !ok {
+		if _, ok := koantest.Within(done, time.Hour); !ok {
 			t.Errorf("Shutdown was still running an hour after the test ended and its server was closed")
 		}
 	})
@@ -79,18 +79,6 @@ func dial(t *testing.T, l *koantest.PipeListener) net.Conn {
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c
-}
-
-// within waits up to d of (bubble) time for a value on ch.
-func within[T any](ch <-chan T, d time.Duration) (v T, ok bool) {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case v = <-ch:
-		return v, true
-	case <-timer.C:
-		return v, false
-	}
 }
 
 func TestNewServesHandler(t *testing.T) {
@@ -186,7 +174,7 @@ func TestSlowBodyIsCut(t *testing.T) {
 			}
 		}()
 
-		got, ok := within(reads, 10*time.Minute)
+		got, ok := koantest.Within(reads, 10*time.Minute)
 		require.True(t, ok, "the handler's read of a trickled body never returned")
 		var ne net.Error
 		require.True(t, errors.As(got.err, &ne) && ne.Timeout(),
@@ -218,7 +206,7 @@ func TestSlowReaderIsCut(t *testing.T) {
 		// ... and never read.
 
 		const giveUp = 10 * time.Minute
-		got, ok := within(writes, giveUp)
+		got, ok := koantest.Within(writes, giveUp)
 		require.True(t, ok,
 			"the handler's write to a client that reads nothing was still blocked after %v: each such client holds a goroutine and a connection for ever\n"+
 				"hint: http.Server.WriteTimeout puts a deadline on writing the response", giveUp)
@@ -373,7 +361,7 @@ func TestShutdownPastDeadline(t *testing.T) {
 		shut := shutdown(t, ctx, srv)
 
 		const giveUp = time.Minute
-		err, ok := within(shut, giveUp)
+		err, ok := koantest.Within(shut, giveUp)
 		require.True(t, ok, "Shutdown was still waiting %v after its ctx's %v deadline: a deploy would hang on one stuck request\n"+
 			"hint: pass ctx to http.Server.Shutdown, which returns ctx's error when ctx ends", giveUp, grace)
 		require.ErrorIs(t, err, context.DeadlineExceeded,
@@ -423,13 +411,13 @@ func TestShutdownDrainsStreams(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
-		err, ok := within(shutdown(t, ctx, a), time.Minute)
+		err, ok := koantest.Within(shutdown(t, ctx, a), time.Minute)
 		require.True(t, ok, "Shutdown did not return within a minute; its ctx ended after 10s")
 		require.NoError(t, err, "Shutdown of a server with a stream open failed; if it timed out, the stream's handler was never told to drain\n"+
 			"hint: srv.RegisterOnShutdown(f) runs f when Shutdown begins — let f close a channel that handlers reach through srv.BaseContext")
 		require.Less(t, time.Since(start), time.Second, "Shutdown should return as soon as the drained stream ends")
 		require.Equal(t, "bye", koantest.Recv(t, linesA, "reading stream A after Shutdown"), "stream A ended without its last line: it was cut, not drained")
-		line, open := within(linesA, time.Minute)
+		line, open := koantest.Within(linesA, time.Minute)
 		require.True(t, open && line == "", "stream A must end after its last line (got %q)", line)
 
 		synctest.Wait()
