@@ -82,6 +82,20 @@ caused, and leave the conn as you found it: call the stop function AfterFunc
 returned, and clear the deadline.
 Dial: give each attempt its own context.WithTimeout derived from the caller's
 ctx, and stop as soon as the caller's ctx is done.`},
+	{"phase1", "gracefultcp", `
+Shutdown closes the listeners first — that is what stops accepting — then
+waits in a select on ctx.Done() and a channel closed when the last Handler
+returns. If ctx wins, do what Close does (close the conns, cancel the
+handlers' ctx) and return ctx.Err() without waiting again.
+Keep listeners and conns in sets under one mutex, and decide "closing" and
+"track this conn" under the same lock, or a conn accepted at the wrong moment
+escapes the shutdown.`},
+	{"phase2", "hello", `
+Headers first, then WriteHeader, then Write: a header set after the first
+Write is never sent, and neither is a status. Set Content-Type yourself
+rather than leaving it to sniffing, and use http.Error for errors.
+Register routes with the method in the pattern — mux.HandleFunc("GET /hello",
+Hello) — and ServeMux gives you HEAD, 405 and 404 for free.`},
 	{"phase2", "restapi", `
 Put the method in the pattern ("POST /todos", "GET /todos/{id}") and read the
 id with r.PathValue: ServeMux then answers 405 with Allow by itself — a
