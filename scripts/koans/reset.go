@@ -12,10 +12,9 @@ import (
 	"time"
 )
 
-// reset restores k's stub files as the course shipped them: the newest
-// committed version that still uses todo.Err — not simply HEAD, which holds
-// the learner's answer if they commit their progress. The current file is
-// saved first, so nothing is lost.
+// reset restores k's stub files as the course shipped them — not simply as
+// HEAD has them, which is the learner's answer if they commit their
+// progress. The current file is saved first, so nothing is lost.
 func (c *course) reset(ctx context.Context, w io.Writer, k koan) error {
 	kf, err := readKoanFiles(c.root, k.Path())
 	if err != nil {
@@ -50,8 +49,21 @@ func (c *course) reset(ctx context.Context, w io.Writer, k koan) error {
 	return nil
 }
 
-// shippedStub finds the newest committed version of stub that uses todo.Err.
+// shippedStub finds the stub as the course shipped it: the version at the
+// point where this checkout's history leaves the course's (the merge base
+// with the branch it was cloned from), or — with no such branch — the newest
+// committed version that still uses todo.Err.
 func (c *course) shippedStub(ctx context.Context, stub string) (content []byte, rev string, err error) {
+	for _, upstream := range []string{"@{upstream}", "origin/HEAD"} {
+		base, err := c.git(ctx, "merge-base", "HEAD", upstream)
+		if err != nil {
+			continue
+		}
+		rev := strings.TrimSpace(string(base))
+		if content, err := c.git(ctx, "show", rev+":"+stub); err == nil {
+			return content, rev, nil
+		}
+	}
 	revs, err := c.git(ctx, "log", "--format=%H", "--", stub)
 	if err != nil {
 		return nil, "", fmt.Errorf("reset needs git and the course's history: %w", err)
