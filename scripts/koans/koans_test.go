@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -174,4 +176,40 @@ func TestStyle(t *testing.T) {
 	require.False(t, s.on, "a file is not a terminal: no colour codes")
 	require.Equal(t, "x", s.red("x"))
 	require.Equal(t, "\x1b[31mx\x1b[0m", style{on: true}.red("x"))
+}
+
+// Polling is watch's fallback where the file system sends no
+// notifications: it must see a save on its own.
+func TestPollSeesAChange(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join(root, "phase1", "k", "k.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+	require.NoError(t, os.WriteFile(file, []byte("package k\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, ".git"), 0o755))
+	c := &course{root: root}
+
+	before := c.fingerprint()
+	require.NoError(t, os.WriteFile(filepath.Join(root, ".git", "index.go"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "notes.txt"), []byte("x"), 0o644))
+	require.Equal(t, before, c.fingerprint(), "hidden directories and non-Go files do not count")
+
+	changed := make(chan struct{}, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	polled := make(chan error, 1)
+	go func() {
+		polled <- c.poll(ctx, before, func() {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	require.NoError(t, os.WriteFile(file, []byte("package k // saved\n"), 0o644))
+	select {
+	case <-changed:
+	case <-time.After(5 * pollInterval):
+		t.Fatalf("poll did not notice a saved file within %v", 5*pollInterval)
+	}
+	cancel()
+	require.NoError(t, <-polled)
 }

@@ -36,7 +36,8 @@ func (c *course) watch(ctx context.Context, w io.Writer) error {
 		}
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return c.poll(ctx, changed) })
+	start := c.fingerprint() // before anything runs: a save during the first run counts
+	g.Go(func() error { return c.poll(ctx, start, changed) })
 	g.Go(func() error { c.notify(ctx, w, changed); return nil })
 	g.Go(func() error {
 		last := ""
@@ -69,11 +70,11 @@ func (c *course) watch(ctx context.Context, w io.Writer) error {
 	return g.Wait()
 }
 
-// poll calls changed whenever the fingerprint of the watched files moves.
-func (c *course) poll(ctx context.Context, changed func()) error {
+// poll calls changed whenever the fingerprint of the watched files moves
+// from last.
+func (c *course) poll(ctx context.Context, last string, changed func()) error {
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
-	last := c.fingerprint()
 	for {
 		select {
 		case <-ctx.Done():
