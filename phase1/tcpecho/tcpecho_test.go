@@ -273,9 +273,7 @@ func TestHandleHalfClose(t *testing.T) {
 func BenchmarkEcho(b *testing.B) {
 	for _, size := range []int{64, 4 << 10, 64 << 10} {
 		b.Run(fmt.Sprintf("loopback/%dB", size), func(b *testing.B) {
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			require.NoError(b, err)
-			defer l.Close()
+			l := koantest.Listen(b)
 			go tcpecho.Serve(l)
 			client, err := tcpecho.Dial(b.Context(), l.Addr().String())
 			require.NoError(b, err)
